@@ -1,0 +1,2 @@
+global using WakeDock.Containers.Apis;
+global using WakeDock.Containers.Extensions;

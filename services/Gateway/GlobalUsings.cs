@@ -1,0 +1,2 @@
+global using WakeDock.Gateway.Apis;
+global using WakeDock.Gateway.Extensions;

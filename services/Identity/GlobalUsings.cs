@@ -1,0 +1,2 @@
+global using WakeDock.Identity.Apis;
+global using WakeDock.Identity.Extensions;

@@ -1,0 +1,21 @@
+using WakeDock.Monitoring.IntegrationEvents;
+using WakeDock.Monitoring.Model;
+using WakeDock.ServiceDefaults;
+using WakeDock.ServiceDefaults.Caching;
+using WakeDock.ServiceDefaults.Data;
+using WakeDock.ServiceDefaults.Messaging;
+
+namespace WakeDock.Monitoring.Extensions;
+
+public static class ApplicationServiceExtensions
+{
+    /// <summary>The monitoring service's own wiring: its database, Redis, the bus and its consumers.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource(ResourceNames.Database);
+        builder.AddRedisClient(ResourceNames.Redis);
+        builder.AddWakeDockMessaging(ResourceNames.Bus, bus => bus.AddConsumer<ServiceInstanceStartedConsumer>());
+        builder.Services.AddSingleton<ServiceInstanceRegistry>();
+        return builder;
+    }
+}

@@ -1,0 +1,2 @@
+global using WakeDock.Monitoring.Apis;
+global using WakeDock.Monitoring.Extensions;
