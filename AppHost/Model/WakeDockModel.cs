@@ -1,0 +1,31 @@
+namespace WakeDock.AppHost.Model;
+
+/// <summary>WakeDock's resources, declared once for run mode and for the manifest.</summary>
+public static class WakeDockModel
+{
+    public const string Gateway = "gateway";
+    public const string Caddy = "caddy";
+
+    public static AppModel Build()
+    {
+        var builder = new AppModelBuilder();
+
+        var postgresPassword = builder.AddParameter("postgres-password");
+        var redisPassword = builder.AddParameter("redis-password");
+        var rabbitPassword = builder.AddParameter("rabbitmq-password");
+
+        var postgres = builder.AddPostgres("postgres", postgresPassword);
+        var database = builder.AddDatabase(postgres, "wakedock");
+        var redis = builder.AddRedis("redis", redisPassword);
+        var rabbit = builder.AddRabbitMq("rabbitmq", rabbitPassword, userName: "wakedock");
+
+        var identity = AppModelBuilder.WithReference(builder.AddProject("identity", "services/Identity/WakeDock.Identity.csproj"), database, redis, rabbit);
+        var containers = AppModelBuilder.WithReference(builder.AddProject("containers", "services/Containers/WakeDock.Containers.csproj"), database, redis, rabbit);
+        var monitoring = AppModelBuilder.WithReference(builder.AddProject("monitoring", "services/Monitoring/WakeDock.Monitoring.csproj"), database, redis, rabbit);
+        var gateway = AppModelBuilder.WithReference(builder.AddProject(Gateway, "services/Gateway/WakeDock.Gateway.csproj"), redis, rabbit, identity, containers, monitoring);
+
+        AppModelBuilder.WithUpstream(builder.AddCaddy(Caddy, "caddy/Caddyfile.dev"), gateway);
+
+        return builder.Build();
+    }
+}
