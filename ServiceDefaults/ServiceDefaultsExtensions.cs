@@ -27,7 +27,7 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(ServiceIdentity.FromEnvironment(builder.Configuration, builder.Environment));
+        ServiceIdentity.For(builder);
 
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();

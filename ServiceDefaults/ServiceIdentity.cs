@@ -1,4 +1,5 @@
 using System.Reflection;
+using WakeDock.Contracts.Lifecycle;
 
 namespace WakeDock.ServiceDefaults;
 
@@ -35,6 +36,23 @@ public sealed record ServiceIdentity(string Name, string Version, string Instanc
             ?? assembly.GetName().Version?.ToString()
             ?? "0.0.0";
     }
+
+    /// <summary>The one identity of the service being built, created on first use and registered once.</summary>
+    public static ServiceIdentity For(IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Properties.TryGetValue(typeof(ServiceIdentity), out var existing) && existing is ServiceIdentity identity)
+        {
+            return identity;
+        }
+
+        identity = FromEnvironment(builder.Configuration, builder.Environment);
+        builder.Properties[typeof(ServiceIdentity)] = identity;
+        builder.Services.AddSingleton(identity);
+        return identity;
+    }
+
+    public ServiceInstanceStarted ToStartedMessage() => new(Name, InstanceId, Version, HostName, StartedAt);
 
     public TimeSpan Uptime(TimeProvider clock)
     {

@@ -17,7 +17,8 @@ public static class MessagingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var settings = ClientSettings.Read(builder.Configuration, "RabbitMQ:Client", connectionName);
         var broker = RabbitMqAddress.Parse(settings.ConnectionString!);
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        var identity = ServiceIdentity.For(builder);
+        var serviceName = identity.Name;
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -27,6 +28,14 @@ public static class MessagingExtensions
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
                 endpoint.UseMessageRetry(retry => retry.Exponential(
                     5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200))));
+
+            // Every instance answers roll calls on a queue of its own (all replicas must answer),
+            // deleted when the instance stops.
+            bus.AddConsumer<ServiceRollCallConsumer>().Endpoint(endpoint =>
+            {
+                endpoint.InstanceId = identity.InstanceId;
+                endpoint.Temporary = true;
+            });
 
             configure?.Invoke(bus);
 
@@ -42,7 +51,16 @@ public static class MessagingExtensions
             });
         });
 
-        builder.Services.AddHostedService<ServiceAnnouncer>();
+        builder.Services.AddHostedService<StartupPublisher>();
+        builder.PublishAtStartup(_ => identity.ToStartedMessage());
+        return builder;
+    }
+
+    /// <summary>Publishes a message once the service has started (retried until the broker takes it).</summary>
+    public static IHostApplicationBuilder PublishAtStartup(this IHostApplicationBuilder builder, Func<IServiceProvider, object> create)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new StartupMessage(create));
         return builder;
     }
 }

@@ -42,6 +42,9 @@ public sealed class AppHostTests
             }
         }
 
+        // Monitoring heard every service announce itself over RabbitMQ, whatever their start order.
+        await WaitForInstancesAsync(http, publicUrl, ["identity", "containers", "monitoring", "gateway"]);
+
         // 3. Kill one service: the aggregate health says so, the AppHost restarts it, health returns.
         var identityPid = status.Resources["identity"].Pid!.Value;
         Native.Signal(identityPid, Native.SIGKILL);
@@ -73,6 +76,25 @@ public sealed class AppHostTests
         {
             Assert.Equal("Healthy", ServiceStatus(health, service));
         }
+    }
+
+    private static async Task WaitForInstancesAsync(HttpClient http, Uri entry, string[] services)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HashSet<string?> seen = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var instances = await http.GetFromJsonAsync<List<JsonElement>>(new Uri(entry, "/api/v1/monitoring/instances"), TestContext.Current.CancellationToken) ?? [];
+            seen = [.. instances.Select(instance => instance.GetProperty("service").GetString())];
+            if (seen.IsSupersetOf(services))
+            {
+                return;
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"Monitoring knows only [{string.Join(", ", seen)}], expected [{string.Join(", ", services)}]");
     }
 
     private static string? ServiceStatus(JsonElement health, string service)

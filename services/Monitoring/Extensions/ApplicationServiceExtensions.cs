@@ -1,3 +1,4 @@
+using WakeDock.Contracts.Lifecycle;
 using WakeDock.Monitoring.IntegrationEvents;
 using WakeDock.Monitoring.Model;
 using WakeDock.ServiceDefaults;
@@ -16,6 +17,10 @@ public static class ApplicationServiceExtensions
         builder.AddRedisClient(ResourceNames.Redis);
         builder.AddWakeDockMessaging(ResourceNames.Bus, bus => bus.AddConsumer<ServiceInstanceStartedConsumer>());
         builder.Services.AddSingleton<ServiceInstanceRegistry>();
+        // Instances that started before Monitoring announced themselves to no queue: ask again.
+        builder.PublishAtStartup(services => new ServiceRollCall(
+            services.GetRequiredService<ServiceIdentity>().Name,
+            services.GetRequiredService<TimeProvider>().GetUtcNow()));
         return builder;
     }
 }

@@ -24,16 +24,19 @@ public sealed class RunningSuite : IAsyncLifetime
 
     public RunningSuite()
     {
-        // Records the trace of every bus announcement, to check it reaches the consumer.
+        // Records the trace of every start-up publication, to check it reaches the consumer.
         announcementListener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == "WakeDock.ServiceDefaults",
+            ShouldListenTo = source => source.Name is "WakeDock.ServiceDefaults" or TestActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity => AnnouncementTraceIds[activity.TraceId.ToString()] = activity.DisplayName,
         };
         ActivitySource.AddActivityListener(announcementListener);
     }
 
+    public const string TestActivitySourceName = "WakeDock.Tests";
+
+    /// <summary>Traces started by start-up publications (or by tests), with the name of their root activity.</summary>
     public ConcurrentDictionary<string, string> AnnouncementTraceIds { get; } = new();
 
     public Uri Identity { get; private set; } = null!;
@@ -43,6 +46,9 @@ public sealed class RunningSuite : IAsyncLifetime
     public Uri Monitoring { get; private set; } = null!;
 
     public Uri Gateway { get; private set; } = null!;
+
+    /// <summary>Monitoring's service provider, to publish on the bus as Monitoring.</summary>
+    public IServiceProvider MonitoringServices { get; private set; } = null!;
 
     public string PostgresConnectionString => postgres.ConnectionString;
 
@@ -57,31 +63,11 @@ public sealed class RunningSuite : IAsyncLifetime
             redis.InitializeAsync().AsTask(),
             rabbitMq.InitializeAsync().AsTask());
 
-        // Monitoring first: its queue must exist before the others announce themselves
-        // (RabbitMQ drops what is published to an exchange with no queue bound yet).
-        Monitoring = Start<MonitoringService::Program>(ResourceNames.Monitoring, BackingSettings());
-        await WaitForBusAsync(Monitoring);
+        // Monitoring after the others on purpose: its roll call must find them anyway.
         Identity = Start<IdentityService::Program>(ResourceNames.Identity, BackingSettings());
         Containers = Start<ContainersService::Program>(ResourceNames.Containers, BackingSettings());
+        Monitoring = Start<MonitoringService::Program>(ResourceNames.Monitoring, BackingSettings(), host => MonitoringServices = host);
         Gateway = StartGateway(Identity, Containers, Monitoring);
-    }
-
-    private static async Task WaitForBusAsync(Uri service)
-    {
-        using var client = new HttpClient { BaseAddress = service };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"{service} did not become healthy within 60 s");
     }
 
     /// <summary>The settings of a service that uses PostgreSQL, Redis and RabbitMQ.</summary>
@@ -106,11 +92,12 @@ public sealed class RunningSuite : IAsyncLifetime
         return Start<GatewayService::Program>(ResourceNames.Gateway, settings);
     }
 
-    public Uri Start<TEntryPoint>(string name, Dictionary<string, string?> settings)
+    public Uri Start<TEntryPoint>(string name, Dictionary<string, string?> settings, Action<IServiceProvider>? started = null)
         where TEntryPoint : class
     {
         settings["OTEL_SERVICE_NAME"] = name;
         var host = new ServiceHost<TEntryPoint>(settings).Start();
+        started?.Invoke(host.Services);
         lock (hosts)
         {
             hosts.Add(host);
