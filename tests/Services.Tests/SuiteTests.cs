@@ -77,9 +77,7 @@ public sealed class SuiteTests(RunningSuite suite)
     [Fact]
     public async Task Aggregate_health_is_503_and_names_the_service_that_is_down()
     {
-        var closedPort = new Uri($"http://127.0.0.1:{FreePort()}");
-        var gateway = suite.StartGateway(closedPort, suite.Containers, suite.Monitoring);
-        using var client = new HttpClient { BaseAddress = gateway };
+        using var client = GatewayWithIdentityDown();
 
         using var response = await client.GetAsync(new Uri("/api/v1/health", UriKind.Relative), Cancellation);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
@@ -109,9 +107,7 @@ public sealed class SuiteTests(RunningSuite suite)
     [Fact]
     public async Task A_backend_that_is_down_gives_502_problem_json_through_the_gateway()
     {
-        var closedPort = new Uri($"http://127.0.0.1:{FreePort()}");
-        var gateway = suite.StartGateway(closedPort, suite.Containers, suite.Monitoring);
-        using var client = new HttpClient { BaseAddress = gateway };
+        using var client = GatewayWithIdentityDown();
 
         using var response = await client.GetAsync(new Uri("/api/v1/identity/info", UriKind.Relative), Cancellation);
 
@@ -143,6 +139,13 @@ public sealed class SuiteTests(RunningSuite suite)
 
             await Task.Delay(250, Cancellation);
         }
+    }
+
+    /// <summary>A second Gateway whose identity address is a closed loopback port.</summary>
+    private HttpClient GatewayWithIdentityDown()
+    {
+        var closedPort = new Uri($"http://127.0.0.1:{FreePort()}");
+        return new HttpClient { BaseAddress = suite.StartGateway(closedPort, suite.Containers, suite.Monitoring) };
     }
 
     private static int FreePort()
