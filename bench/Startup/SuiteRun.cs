@@ -13,19 +13,32 @@ public static class SuiteRun
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);
 
-    public static async Task<SuiteMeasurement> TimeToHealthyAsync(string dataDir, TimeSpan idle)
+    /// <summary>The README's run command: set-up checks, build, then the AppHost (which it execs).</summary>
+    public static ProcessStartInfo RunCommand(string dataDir)
+        => Command(Path.Combine(RepoPaths.RepoRoot, "scripts", "run.sh"), "--data-dir", dataDir, "--http-port", "0");
+
+    /// <summary>The built AppHost alone, without set-up and build.</summary>
+    public static ProcessStartInfo AppHostOnly(string dataDir)
+        => Command("dotnet", Path.Combine(RepoPaths.RepoRoot, "AppHost", "bin", RepoPaths.Configuration, "net10.0", "WakeDock.AppHost.dll"), "--data-dir", dataDir, "--http-port", "0");
+
+    private static ProcessStartInfo Command(string file, params string[] arguments)
     {
-        var dll = Path.Combine(RepoPaths.RepoRoot, "AppHost", "bin", RepoPaths.Configuration, "net10.0", "WakeDock.AppHost.dll");
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { dll, "--data-dir", dataDir, "--http-port", "0" })
+        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.RepoRoot };
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
+        return start;
+    }
+
+    public static async Task<SuiteMeasurement> TimeToHealthyAsync(ProcessStartInfo start, string dataDir, TimeSpan idle)
+    {
+
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the AppHost");
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { Console.Error.WriteLine(line.Data); } };
+        process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
