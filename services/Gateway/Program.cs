@@ -5,6 +5,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseGatewayPipeline();
 app.MapDefaultEndpoints();
 app.MapGatewayApi();
 app.MapReverseProxy();

@@ -5,6 +5,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseIdentityPipeline();
 app.MapDefaultEndpoints();
 app.MapIdentityApi();
 

@@ -1,10 +1,11 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace WakeDock.Services.Tests.Infrastructure;
+namespace WakeDock.Testing;
 
 /// <summary>
 /// Runs one WakeDock service in this process on a real Kestrel port, configured with exactly the

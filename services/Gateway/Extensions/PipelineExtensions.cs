@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace WakeDock.Gateway.Extensions;
+
+public static class PipelineExtensions
+{
+    /// <summary>
+    /// The client's real address from Caddy's forwarded headers (trusted from loopback only), so
+    /// YARP forwards it to the services and their per-IP limits see the real client.
+    /// </summary>
+    public static WebApplication UseGatewayPipeline(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost });
+        return app;
+    }
+}

@@ -1,0 +1,10 @@
+namespace WakeDock.Identity.Apis;
+
+public static class UserApi
+{
+    public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints;
+    }
+}
