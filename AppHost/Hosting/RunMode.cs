@@ -94,6 +94,11 @@ public static class RunMode
         }
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"WakeDock is up in {elapsed.TotalSeconds:0.0} s: {orchestrator.PublicUrl}  (gateway {orchestrator.GatewayUrl})");
+        foreach (var (name, value) in orchestrator.ShowOnce)
+        {
+            // Shown on this console once, when generated; kept only in the data folder's secrets.json (mode 0600).
+            text.AppendLine(CultureInfo.InvariantCulture, $"Generated {name} (shown once; stored in {Path.Combine(orchestrator.DataDir, "secrets.json")}): {value}");
+        }
         text.AppendLine("Press Ctrl+C to stop.");
         Console.Out.Write(text.ToString());
     }

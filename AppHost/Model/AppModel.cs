@@ -58,7 +58,8 @@ public sealed class AppModelBuilder
 {
     private readonly List<Resource> _resources = [];
 
-    public ParameterResource AddParameter(string name, bool secret = true, int minLength = 22) => Add(new ParameterResource(name, secret, minLength));
+    public ParameterResource AddParameter(string name, bool secret = true, int minLength = 22, bool showWhenGenerated = false)
+        => Add(new ParameterResource(name, secret, minLength, showWhenGenerated));
 
     public PostgresServerResource AddPostgres(string name, ParameterResource password) => Add(new PostgresServerResource(name, password) { References = { password } });
 
@@ -91,6 +92,13 @@ public sealed class AppModelBuilder
             resource.References.Add(target);
         }
         return resource;
+    }
+
+    /// <summary>Adds an environment variable to a project (Aspire's <c>WithEnvironment</c>).</summary>
+    public static ProjectResource WithEnvironment(ProjectResource project, string name, ReferenceExpression value)
+    {
+        project.Environment.Add(new(name, value));
+        return project;
     }
 
     /// <summary>Caddy forwards everything to <paramref name="upstream"/>.</summary>

@@ -46,6 +46,7 @@ public static class ProjectEnvironment
                     break;
             }
         }
+        env.AddRange(project.Environment);
         return env;
     }
 }

@@ -33,10 +33,16 @@ public interface IResourceWithConnectionString
 }
 
 /// <summary>A secret, generated on first use and persisted (Aspire's <c>parameter.v0</c> with <c>default.generate</c>).</summary>
-public sealed class ParameterResource(string name, bool secret = true, int minLength = 22) : Resource(name), IValueReference
+public sealed class ParameterResource(string name, bool secret = true, int minLength = 22, bool showWhenGenerated = false) : Resource(name), IValueReference
 {
     public bool Secret { get; } = secret;
     public int MinLength { get; } = minLength;
+
+    /// <summary>
+    /// Printed once, on the console only, when first generated — for a value a person must know
+    /// (the first administrator's password). Never printed again, never logged.
+    /// </summary>
+    public bool ShowWhenGenerated { get; } = showWhenGenerated;
     public override string Kind => "parameter";
 }
 
@@ -181,6 +187,9 @@ public sealed class ProjectResource : Resource
 
     /// <summary>Path of the .csproj relative to the repository root.</summary>
     public string ProjectPath { get; }
+
+    /// <summary>Extra environment variables (Aspire's <c>WithEnvironment</c>), after the standard ones.</summary>
+    public List<KeyValuePair<string, ReferenceExpression>> Environment { get; } = [];
 
     public string AssemblyName => Path.GetFileNameWithoutExtension(ProjectPath);
     public override string Kind => "project";

@@ -13,11 +13,15 @@ public sealed class SecretStore
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly Dictionary<string, string> _values;
 
-    private SecretStore(string path, Dictionary<string, string> values)
+    private SecretStore(string path, Dictionary<string, string> values, IReadOnlyList<string> generated)
     {
         Path = path;
         _values = values;
+        Generated = generated;
     }
+
+    /// <summary>The parameters this load generated (first run, or parameters added since).</summary>
+    public IReadOnlyList<string> Generated { get; }
 
     public string Path { get; }
 
@@ -32,15 +36,15 @@ public sealed class SecretStore
         var values = File.Exists(path)
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? []
             : [];
-        var changed = false;
+        var generated = new List<string>();
         foreach (var p in parameters.Where(p => !values.ContainsKey(p.Name)))
         {
             // Letters and digits only: the values go into URIs and connection strings unescaped, like Aspire's.
             values[p.Name] = RandomNumberGenerator.GetString(Alphabet, Math.Max(p.MinLength, 22));
-            changed = true;
+            generated.Add(p.Name);
         }
-        var store = new SecretStore(path, values);
-        if (changed || !File.Exists(path))
+        var store = new SecretStore(path, values, generated);
+        if (generated.Count > 0 || !File.Exists(path))
         {
             store.Save();
         }

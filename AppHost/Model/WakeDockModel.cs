@@ -13,6 +13,10 @@ public static class WakeDockModel
         var postgresPassword = builder.AddParameter("postgres-password");
         var redisPassword = builder.AddParameter("redis-password");
         var rabbitPassword = builder.AddParameter("rabbitmq-password");
+        // The first administrator's password: generated once, shown once, never a default.
+        var adminPassword = builder.AddParameter("admin-password", minLength: 20, showWhenGenerated: true);
+        // Encrypts Identity's signing keys at rest.
+        var identityKeySecret = builder.AddParameter("identity-key-secret", minLength: 32);
 
         var postgres = builder.AddPostgres("postgres", postgresPassword);
         var database = builder.AddDatabase(postgres, "wakedock");
@@ -20,6 +24,8 @@ public static class WakeDockModel
         var rabbit = builder.AddRabbitMq("rabbitmq", rabbitPassword, userName: "wakedock");
 
         var identity = AppModelBuilder.WithReference(builder.AddProject("identity", "services/Identity/WakeDock.Identity.csproj"), database, redis, rabbit);
+        AppModelBuilder.WithEnvironment(identity, "Identity__BootstrapAdmin__Password", ReferenceExpression.Of(adminPassword));
+        AppModelBuilder.WithEnvironment(identity, "Identity__KeyEncryptionSecret", ReferenceExpression.Of(identityKeySecret));
         var containers = AppModelBuilder.WithReference(builder.AddProject("containers", "services/Containers/WakeDock.Containers.csproj"), database, redis, rabbit);
         var monitoring = AppModelBuilder.WithReference(builder.AddProject("monitoring", "services/Monitoring/WakeDock.Monitoring.csproj"), database, redis, rabbit);
         var gateway = AppModelBuilder.WithReference(builder.AddProject(Gateway, "services/Gateway/WakeDock.Gateway.csproj"), redis, rabbit, identity, containers, monitoring);

@@ -101,12 +101,27 @@ public sealed class ModelTests : IDisposable
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         var values = _model.Parameters.Select(p => first[p]).ToList();
-        Assert.Equal(3, values.Distinct().Count());
+        Assert.Equal(_model.Parameters.Count(), values.Distinct().Count());
         foreach (var p in _model.Parameters)
         {
             Assert.Equal(first[p], second[p]);
-            Assert.True(first[p].Length >= 22 && first[p].All(char.IsAsciiLetterOrDigit));
+            Assert.True(first[p].Length >= Math.Max(p.MinLength, 22) && first[p].All(char.IsAsciiLetterOrDigit));
         }
+
+        Assert.Equal(_model.Parameters.Select(p => p.Name), first.Generated);
+        Assert.Empty(second.Generated);
+    }
+
+    [Fact]
+    public void Identity_gets_the_admin_password_and_key_secret_and_only_the_admin_password_is_shown()
+    {
+        var identity = _model.Get<ProjectResource>("identity");
+        var names = ProjectEnvironment.For(identity, publish: true).Select(entry => entry.Key).ToList();
+
+        Assert.Contains("Identity__BootstrapAdmin__Password", names);
+        Assert.Contains("Identity__KeyEncryptionSecret", names);
+        Assert.Equal(["admin-password"], _model.Parameters.Where(p => p.ShowWhenGenerated).Select(p => p.Name));
+        Assert.DoesNotContain("Identity__BootstrapAdmin__Password", ProjectEnvironment.For(_model.Get<ProjectResource>("gateway"), publish: true).Select(entry => entry.Key));
     }
 
     [Fact]
