@@ -26,8 +26,9 @@ public static class WakeDockModel
         var identity = AppModelBuilder.WithReference(builder.AddProject("identity", "services/Identity/WakeDock.Identity.csproj"), database, redis, rabbit);
         AppModelBuilder.WithEnvironment(identity, "Identity__BootstrapAdmin__Password", ReferenceExpression.Of(adminPassword));
         AppModelBuilder.WithEnvironment(identity, "Identity__KeyEncryptionSecret", ReferenceExpression.Of(identityKeySecret));
-        var containers = AppModelBuilder.WithReference(builder.AddProject("containers", "services/Containers/WakeDock.Containers.csproj"), database, redis, rabbit);
-        var monitoring = AppModelBuilder.WithReference(builder.AddProject("monitoring", "services/Monitoring/WakeDock.Monitoring.csproj"), database, redis, rabbit);
+        // Containers and Monitoring validate tokens against Identity's JWKS, so they reference it.
+        var containers = AppModelBuilder.WithReference(builder.AddProject("containers", "services/Containers/WakeDock.Containers.csproj"), database, redis, rabbit, identity);
+        var monitoring = AppModelBuilder.WithReference(builder.AddProject("monitoring", "services/Monitoring/WakeDock.Monitoring.csproj"), database, redis, rabbit, identity);
         var gateway = AppModelBuilder.WithReference(builder.AddProject(Gateway, "services/Gateway/WakeDock.Gateway.csproj"), redis, rabbit, identity, containers, monitoring);
 
         AppModelBuilder.WithUpstream(builder.AddCaddy(Caddy, "caddy/Caddyfile.dev"), gateway);

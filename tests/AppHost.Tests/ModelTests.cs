@@ -12,9 +12,10 @@ public sealed class ModelTests : IDisposable
     [Fact]
     public void Projects_reference_what_they_use()
     {
-        foreach (var service in new[] { "identity", "containers", "monitoring" })
+        Assert.Equal(["rabbitmq", "redis", "wakedock"], Names(_model["identity"].References));
+        foreach (var service in new[] { "containers", "monitoring" })
         {
-            Assert.Equal(["rabbitmq", "redis", "wakedock"], Names(_model[service].References));
+            Assert.Equal(["identity", "rabbitmq", "redis", "wakedock"], Names(_model[service].References));
         }
         Assert.Equal(["containers", "identity", "monitoring", "rabbitmq", "redis"], Names(_model["gateway"].References));
         Assert.Equal(["gateway"], Names(_model["caddy"].References));
@@ -30,7 +31,8 @@ public sealed class ModelTests : IDisposable
         [
             ["postgres", "rabbitmq", "redis"],
             ["wakedock"],
-            ["containers", "identity", "monitoring"],
+            ["identity"],
+            ["containers", "monitoring"],
             ["gateway"],
             ["caddy"],
         ], waves);

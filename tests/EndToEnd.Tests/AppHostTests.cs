@@ -42,6 +42,16 @@ public sealed class AppHostTests
             }
         }
 
+        // The first administrator: its generated password was shown once, and signs in through Caddy.
+        var adminPassword = AdminPassword(run.DataDir);
+        Assert.Single(run.Output, line => line.Contains("admin-password", StringComparison.Ordinal) && line.Contains(adminPassword, StringComparison.Ordinal));
+        using var login = await http.PostAsJsonAsync(new Uri(publicUrl, "/api/v1/auth/login"), new { userName = "admin", password = adminPassword }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var me = await http.GetFromJsonAsync<JsonElement>(new Uri(publicUrl, "/api/v1/auth/me"), TestContext.Current.CancellationToken);
+        Assert.Equal("admin", me.GetProperty("role").GetString());
+
         // Monitoring heard every service announce itself over RabbitMQ, whatever their start order.
         await WaitForInstancesAsync(http, publicUrl, ["identity", "containers", "monitoring", "gateway"]);
 
@@ -76,6 +86,12 @@ public sealed class AppHostTests
         {
             Assert.Equal("Healthy", ServiceStatus(health, service));
         }
+    }
+
+    private static string AdminPassword(string dataDir)
+    {
+        using var secrets = JsonDocument.Parse(File.ReadAllText(Path.Combine(dataDir, "secrets.json")));
+        return secrets.RootElement.GetProperty("admin-password").GetString()!;
     }
 
     private static async Task WaitForInstancesAsync(HttpClient http, Uri entry, string[] services)

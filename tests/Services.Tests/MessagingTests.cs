@@ -28,6 +28,17 @@ public sealed class MessagingTests(RunningSuite suite)
     }
 
     [Fact]
+    public async Task Listing_instances_needs_a_signed_in_caller()
+    {
+        using var anonymous = new HttpClient { BaseAddress = suite.Gateway };
+
+        using var response = await anonymous.GetAsync(new Uri("/api/v1/monitoring/instances", UriKind.Relative), Cancellation);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_roll_call_makes_every_instance_announce_itself_again()
     {
         // Let the start-up announcements and Monitoring's own roll call settle first.
@@ -59,7 +70,7 @@ public sealed class MessagingTests(RunningSuite suite)
 
     private async Task<List<JsonElement>> WaitForInstancesAsync(Func<List<JsonElement>, bool> condition)
     {
-        using var client = new HttpClient { BaseAddress = suite.Gateway };
+        using var client = await suite.AdminClientAsync(suite.Gateway);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         List<JsonElement> instances = [];
         while (DateTime.UtcNow < deadline)

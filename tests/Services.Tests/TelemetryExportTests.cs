@@ -14,7 +14,7 @@ public sealed class TelemetryExportTests(RunningSuite suite)
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var receiver = OtlpReceiver.Start();
-        var settings = suite.BackingSettings();
+        var settings = suite.IdentitySettings();
         settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address.ToString();
         settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         settings["OTEL_BSP_SCHEDULE_DELAY"] = "200";

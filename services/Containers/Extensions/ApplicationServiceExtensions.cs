@@ -2,6 +2,7 @@ using WakeDock.ServiceDefaults;
 using WakeDock.ServiceDefaults.Caching;
 using WakeDock.ServiceDefaults.Data;
 using WakeDock.ServiceDefaults.Messaging;
+using WakeDock.ServiceDefaults.Security;
 
 namespace WakeDock.Containers.Extensions;
 
@@ -12,6 +13,8 @@ public static class ApplicationServiceExtensions
     {
         builder.AddNpgsqlDataSource(ResourceNames.Database);
         builder.AddRedisClient(ResourceNames.Redis);
+        // Tokens from Identity (keys from its JWKS, sessions and API keys from Redis) and role policies.
+        builder.AddWakeDockAuthentication();
         builder.AddWakeDockMessaging(ResourceNames.Bus);
         return builder;
     }

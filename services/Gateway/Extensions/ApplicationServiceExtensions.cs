@@ -3,6 +3,7 @@ using WakeDock.Gateway.Routing;
 using WakeDock.ServiceDefaults;
 using WakeDock.ServiceDefaults.Caching;
 using WakeDock.ServiceDefaults.Messaging;
+using WakeDock.ServiceDefaults.Security;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
@@ -17,6 +18,8 @@ public static class ApplicationServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient(ResourceNames.Redis);
+        // Tokens from Identity (keys from its JWKS, sessions and API keys from Redis) and role policies.
+        builder.AddWakeDockAuthentication();
         builder.AddWakeDockMessaging(ResourceNames.Bus);
 
         builder.Services.AddReverseProxy()

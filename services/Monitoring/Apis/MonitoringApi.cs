@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WakeDock.Monitoring.Model;
+using WakeDock.ServiceDefaults.Security;
 
 namespace WakeDock.Monitoring.Apis;
 
@@ -12,7 +13,8 @@ public static class MonitoringApi
         var api = endpoints.MapGroup("/api/v1/monitoring").WithTags("Monitoring");
         api.MapGet("/instances", ListInstancesAsync)
             .WithName("list-service-instances")
-            .WithSummary("Service instances that announced themselves on the bus");
+            .WithSummary("Service instances that announced themselves on the bus")
+            .RequireAuthorization(WakeDockPolicies.Viewer);
 
         return endpoints;
     }

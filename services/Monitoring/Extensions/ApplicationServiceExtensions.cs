@@ -5,6 +5,7 @@ using WakeDock.ServiceDefaults;
 using WakeDock.ServiceDefaults.Caching;
 using WakeDock.ServiceDefaults.Data;
 using WakeDock.ServiceDefaults.Messaging;
+using WakeDock.ServiceDefaults.Security;
 
 namespace WakeDock.Monitoring.Extensions;
 
@@ -15,6 +16,8 @@ public static class ApplicationServiceExtensions
     {
         builder.AddNpgsqlDataSource(ResourceNames.Database);
         builder.AddRedisClient(ResourceNames.Redis);
+        // Tokens from Identity (keys from its JWKS, sessions and API keys from Redis) and role policies.
+        builder.AddWakeDockAuthentication();
         builder.AddWakeDockMessaging(ResourceNames.Bus, bus => bus.AddConsumer<ServiceInstanceStartedConsumer>());
         builder.Services.AddSingleton<ServiceInstanceRegistry>();
         // Instances that started before Monitoring announced themselves to no queue: ask again.

@@ -21,6 +21,7 @@ public sealed class RunningSuite : IAsyncLifetime
     private readonly RabbitMqFixture rabbitMq = new();
     private readonly ActivityListener announcementListener;
     private readonly List<IAsyncDisposable> hosts = [];
+    private readonly string keyEncryptionSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public RunningSuite()
     {
@@ -38,6 +39,21 @@ public sealed class RunningSuite : IAsyncLifetime
 
     /// <summary>Traces started by start-up publications (or by tests), with the name of their root activity.</summary>
     public ConcurrentDictionary<string, string> AnnouncementTraceIds { get; } = new();
+
+    /// <summary>The bootstrap administrator's password (user <c>admin</c>), generated per run.</summary>
+    public string AdminPassword { get; } = System.Security.Cryptography.RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
+
+    /// <summary>A client for <paramref name="baseAddress"/> signed in as the administrator through the Gateway.</summary>
+    public async Task<HttpClient> AdminClientAsync(Uri baseAddress)
+    {
+        using var gateway = new HttpClient { BaseAddress = Gateway };
+        using var response = await gateway.PostAsJsonAsync(new Uri("/api/v1/auth/login", UriKind.Relative), new { userName = "admin", password = AdminPassword });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("accessToken").GetString();
+        var client = new HttpClient { BaseAddress = baseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 
     public Uri Identity { get; private set; } = null!;
 
@@ -64,9 +80,9 @@ public sealed class RunningSuite : IAsyncLifetime
             rabbitMq.InitializeAsync().AsTask());
 
         // Monitoring after the others on purpose: its roll call must find them anyway.
-        Identity = Start<IdentityService::Program>(ResourceNames.Identity, BackingSettings());
-        Containers = Start<ContainersService::Program>(ResourceNames.Containers, BackingSettings());
-        Monitoring = Start<MonitoringService::Program>(ResourceNames.Monitoring, BackingSettings(), host => MonitoringServices = host);
+        Identity = Start<IdentityService::Program>(ResourceNames.Identity, IdentitySettings());
+        Containers = Start<ContainersService::Program>(ResourceNames.Containers, BackingSettingsWithIdentity());
+        Monitoring = Start<MonitoringService::Program>(ResourceNames.Monitoring, BackingSettingsWithIdentity(), host => MonitoringServices = host);
         Gateway = StartGateway(Identity, Containers, Monitoring);
     }
 
@@ -77,6 +93,23 @@ public sealed class RunningSuite : IAsyncLifetime
         [$"ConnectionStrings:{ResourceNames.Redis}"] = redis.ConnectionString,
         [$"ConnectionStrings:{ResourceNames.Bus}"] = rabbitMq.ConnectionString,
     };
+
+    /// <summary>Identity's settings: the backing servers, its key-encryption secret and the bootstrap admin.</summary>
+    public Dictionary<string, string?> IdentitySettings()
+    {
+        var settings = BackingSettings();
+        settings["Identity:KeyEncryptionSecret"] = keyEncryptionSecret;
+        settings["Identity:BootstrapAdmin:Password"] = AdminPassword;
+        return settings;
+    }
+
+    /// <summary>A service that validates tokens: it finds Identity's JWKS through service discovery.</summary>
+    private Dictionary<string, string?> BackingSettingsWithIdentity()
+    {
+        var settings = BackingSettings();
+        settings[$"services:{ResourceNames.Identity}:http:0"] = Identity.ToString();
+        return settings;
+    }
 
     /// <summary>Starts another Gateway, pointed at the given service addresses.</summary>
     public Uri StartGateway(Uri identity, Uri containers, Uri monitoring)
