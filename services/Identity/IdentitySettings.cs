@@ -87,6 +87,9 @@ public sealed class RateLimitSettings
 
     public RateLimitRule RefreshPerIp { get; set; } = new() { Permits = 60, Window = TimeSpan.FromMinutes(1) };
 
+    /// <summary>Per account (the refresh token's user), whichever addresses the refreshes come from.</summary>
+    public RateLimitRule RefreshPerAccount { get; set; } = new() { Permits = 30, Window = TimeSpan.FromMinutes(1) };
+
     public RateLimitRule PasswordResetPerIp { get; set; } = new() { Permits = 5, Window = TimeSpan.FromMinutes(15) };
 
     public RateLimitRule PasswordResetPerAccount { get; set; } = new() { Permits = 3, Window = TimeSpan.FromHours(1) };

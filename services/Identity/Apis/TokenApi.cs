@@ -6,6 +6,7 @@ using WakeDock.Identity.Model;
 using WakeDock.Identity.Sessions;
 using WakeDock.Identity.Tokens;
 using WakeDock.Identity.Users;
+using WakeDock.ServiceDefaults.RateLimiting;
 using WakeDock.ServiceDefaults.Security;
 
 namespace WakeDock.Identity.Apis;
@@ -48,11 +49,37 @@ public static class TokenApi
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
-        RefreshRequest? request, HttpContext context, ITokenService tokens, TimeProvider time, CancellationToken cancellationToken)
+        RefreshRequest? request,
+        HttpContext context,
+        ITokenService tokens,
+        IdentityDbContext db,
+        IDistributedRateLimiter limiter,
+        IdentitySettings settings,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request?.RefreshToken))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: "refreshToken is required");
+        }
+
+        // The per-address limit runs in the defence middleware; this one follows the account the
+        // token belongs to, so spreading refreshes over many addresses does not escape it.
+        var hash = TokenService.Hash(request.RefreshToken);
+        var userId = await db.RefreshTokens.AsNoTracking().Where(token => token.TokenHash == hash)
+            .Select(token => (Guid?)token.UserId).FirstOrDefaultAsync(cancellationToken);
+        if (userId is { } owner)
+        {
+            var rule = settings.RateLimits.RefreshPerAccount;
+            var decision = await limiter.TryAcquireAsync($"identity:refresh:account:{owner:N}", new RateLimitQuota(rule.Permits, rule.Window), cancellationToken);
+            if (!decision.Allowed)
+            {
+                context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests",
+                    detail: "Too many refreshes for this account; retry after the time in Retry-After.");
+            }
         }
 
         try

@@ -100,6 +100,39 @@ public sealed class RateLimitAndBlockTests(IdentityFixture fixture)
     }
 
     [Fact]
+    public async Task Refresh_is_limited_per_account_across_addresses()
+    {
+        var (identity, services) = fixture.StartIdentity(new Dictionary<string, string?>
+        {
+            ["Identity:RateLimits:RefreshPerAccount:Permits"] = "2",
+        });
+        var user = await CreateUserAsync(services);
+        using var signIn = fixture.CreateClient(identity, clientIp: NextIp());
+        using var login = await LoginAsync(signIn, user.UserName, user.Password);
+        var refreshToken = (await login.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("refreshToken").GetString();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            // A new address each time: only the per-account limit can stop the third.
+            using var client = fixture.CreateClient(identity, clientIp: NextIp());
+            using var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken }, Cancellation);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                refreshToken = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("refreshToken").GetString();
+            }
+            else
+            {
+                Assert.NotNull(response.Headers.RetryAfter?.Delta);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task Repeated_failures_from_one_address_block_it_while_others_work()
     {
         var (identity, services) = fixture.StartIdentity(new Dictionary<string, string?>
