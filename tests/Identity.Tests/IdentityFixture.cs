@@ -17,10 +17,7 @@ public sealed class IdentityFixture : IAsyncLifetime
 {
     public const string AdminUserName = "admin";
 
-    private readonly PostgresFixture postgres = new();
-    private readonly RedisFixture redis = new();
-    private readonly RabbitMqFixture rabbitMq = new();
-    private readonly List<IAsyncDisposable> hosts = [];
+    private readonly ServiceSuite suite = new();
 
     public string AdminPassword { get; } = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
 
@@ -35,15 +32,15 @@ public sealed class IdentityFixture : IAsyncLifetime
     /// <summary>The shared Identity's services (DbContext, Redis, bus…).</summary>
     public IServiceProvider IdentityServices { get; private set; } = null!;
 
-    public string PostgresConnectionString => postgres.ConnectionString;
+    public string PostgresConnectionString => suite.Postgres.ConnectionString;
 
-    public string RedisConnectionString => redis.ConnectionString;
+    public string RedisConnectionString => suite.Redis.ConnectionString;
 
-    public string RabbitMqConnectionString => rabbitMq.ConnectionString;
+    public string RabbitMqConnectionString => suite.RabbitMq.ConnectionString;
 
     public async ValueTask InitializeAsync()
     {
-        await Task.WhenAll(postgres.InitializeAsync().AsTask(), redis.InitializeAsync().AsTask(), rabbitMq.InitializeAsync().AsTask());
+        await suite.StartServersAsync();
         (Identity, IdentityServices) = StartIdentity();
         Gateway = StartGateway(Identity);
     }
@@ -51,16 +48,10 @@ public sealed class IdentityFixture : IAsyncLifetime
     /// <summary>The settings the AppHost would give Identity, plus <paramref name="overrides"/>.</summary>
     public Dictionary<string, string?> IdentitySettings(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["OTEL_SERVICE_NAME"] = ResourceNames.Identity,
-            [$"ConnectionStrings:{ResourceNames.Database}"] = postgres.ConnectionString,
-            [$"ConnectionStrings:{ResourceNames.Redis}"] = redis.ConnectionString,
-            [$"ConnectionStrings:{ResourceNames.Bus}"] = rabbitMq.ConnectionString,
-            ["Identity:KeyEncryptionSecret"] = KeyEncryptionSecret,
-            ["Identity:BootstrapAdmin:UserName"] = AdminUserName,
-            ["Identity:BootstrapAdmin:Password"] = AdminPassword,
-        };
+        var settings = suite.Settings(ResourceNames.Identity);
+        settings["Identity:KeyEncryptionSecret"] = KeyEncryptionSecret;
+        settings["Identity:BootstrapAdmin:UserName"] = AdminUserName;
+        settings["Identity:BootstrapAdmin:Password"] = AdminPassword;
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
@@ -72,25 +63,18 @@ public sealed class IdentityFixture : IAsyncLifetime
     /// <summary>Starts an Identity on the shared servers (same database, Redis and bus).</summary>
     public (Uri Address, IServiceProvider Services) StartIdentity(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var host = new ServiceHost<IdentityService::Program>(IdentitySettings(overrides)).Start();
-        Track(host);
+        var host = suite.Start<IdentityService::Program>(IdentitySettings(overrides));
         return (host.BaseAddress, host.Services);
     }
 
     public Uri StartGateway(Uri identity)
     {
         var closed = new Uri("http://127.0.0.1:9");
-        var host = new ServiceHost<GatewayService::Program>(new Dictionary<string, string?>
-        {
-            ["OTEL_SERVICE_NAME"] = ResourceNames.Gateway,
-            [$"ConnectionStrings:{ResourceNames.Redis}"] = redis.ConnectionString,
-            [$"ConnectionStrings:{ResourceNames.Bus}"] = rabbitMq.ConnectionString,
-            [$"services:{ResourceNames.Identity}:http:0"] = identity.ToString(),
-            [$"services:{ResourceNames.Containers}:http:0"] = closed.ToString(),
-            [$"services:{ResourceNames.Monitoring}:http:0"] = closed.ToString(),
-        }).Start();
-        Track(host);
-        return host.BaseAddress;
+        var settings = suite.Settings(ResourceNames.Gateway, database: false);
+        settings[$"services:{ResourceNames.Identity}:http:0"] = identity.ToString();
+        settings[$"services:{ResourceNames.Containers}:http:0"] = closed.ToString();
+        settings[$"services:{ResourceNames.Monitoring}:http:0"] = closed.ToString();
+        return suite.Start<GatewayService::Program>(settings).BaseAddress;
     }
 
     /// <summary>A client for <paramref name="baseAddress"/> (default: the Gateway), optionally with a bearer token and a client address.</summary>
@@ -111,31 +95,5 @@ public sealed class IdentityFixture : IAsyncLifetime
         return client;
     }
 
-    private void Track(IAsyncDisposable host)
-    {
-        lock (hosts)
-        {
-            hosts.Add(host);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        List<IAsyncDisposable> started;
-        lock (hosts)
-        {
-            started = [.. hosts];
-            hosts.Clear();
-        }
-
-        started.Reverse();
-        foreach (var host in started)
-        {
-            await host.DisposeAsync();
-        }
-
-        await rabbitMq.DisposeAsync();
-        await redis.DisposeAsync();
-        await postgres.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => suite.DisposeAsync();
 }

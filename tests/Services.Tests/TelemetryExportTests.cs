@@ -14,12 +14,12 @@ public sealed class TelemetryExportTests(RunningSuite suite)
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var receiver = OtlpReceiver.Start();
-        var settings = suite.IdentitySettings();
+        var settings = suite.IdentitySettings("otlp-identity");
         settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address.ToString();
         settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         settings["OTEL_BSP_SCHEDULE_DELAY"] = "200";
         settings["OTEL_BLRP_SCHEDULE_DELAY"] = "200";
-        var identity = suite.Start<IdentityService::Program>("otlp-identity", settings);
+        var identity = suite.Start<IdentityService::Program>(settings);
         using var client = new HttpClient { BaseAddress = identity };
 
         using var response = await client.GetAsync(new Uri("/api/v1/identity/info", UriKind.Relative), cancellation);

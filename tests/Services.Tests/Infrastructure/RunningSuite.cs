@@ -16,11 +16,8 @@ namespace WakeDock.Services.Tests.Infrastructure;
 /// </summary>
 public sealed class RunningSuite : IAsyncLifetime
 {
-    private readonly PostgresFixture postgres = new();
-    private readonly RedisFixture redis = new();
-    private readonly RabbitMqFixture rabbitMq = new();
+    private readonly ServiceSuite suite = new();
     private readonly ActivityListener announcementListener;
-    private readonly List<IAsyncDisposable> hosts = [];
     private readonly string keyEncryptionSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public RunningSuite()
@@ -66,47 +63,30 @@ public sealed class RunningSuite : IAsyncLifetime
     /// <summary>Monitoring's service provider, to publish on the bus as Monitoring.</summary>
     public IServiceProvider MonitoringServices { get; private set; } = null!;
 
-    public string PostgresConnectionString => postgres.ConnectionString;
-
-    public string RedisConnectionString => redis.ConnectionString;
-
-    public string RabbitMqConnectionString => rabbitMq.ConnectionString;
-
     public async ValueTask InitializeAsync()
     {
-        await Task.WhenAll(
-            postgres.InitializeAsync().AsTask(),
-            redis.InitializeAsync().AsTask(),
-            rabbitMq.InitializeAsync().AsTask());
+        await suite.StartServersAsync();
 
         // Monitoring after the others on purpose: its roll call must find them anyway.
-        Identity = Start<IdentityService::Program>(ResourceNames.Identity, IdentitySettings());
-        Containers = Start<ContainersService::Program>(ResourceNames.Containers, BackingSettingsWithIdentity());
-        Monitoring = Start<MonitoringService::Program>(ResourceNames.Monitoring, BackingSettingsWithIdentity(), host => MonitoringServices = host);
+        Identity = Start<IdentityService::Program>(IdentitySettings());
+        Containers = Start<ContainersService::Program>(SettingsWithIdentity(ResourceNames.Containers));
+        Monitoring = Start<MonitoringService::Program>(SettingsWithIdentity(ResourceNames.Monitoring), host => MonitoringServices = host);
         Gateway = StartGateway(Identity, Containers, Monitoring);
     }
 
-    /// <summary>The settings of a service that uses PostgreSQL, Redis and RabbitMQ.</summary>
-    public Dictionary<string, string?> BackingSettings() => new()
-    {
-        [$"ConnectionStrings:{ResourceNames.Database}"] = postgres.ConnectionString,
-        [$"ConnectionStrings:{ResourceNames.Redis}"] = redis.ConnectionString,
-        [$"ConnectionStrings:{ResourceNames.Bus}"] = rabbitMq.ConnectionString,
-    };
-
     /// <summary>Identity's settings: the backing servers, its key-encryption secret and the bootstrap admin.</summary>
-    public Dictionary<string, string?> IdentitySettings()
+    public Dictionary<string, string?> IdentitySettings(string name = ResourceNames.Identity)
     {
-        var settings = BackingSettings();
+        var settings = suite.Settings(name);
         settings["Identity:KeyEncryptionSecret"] = keyEncryptionSecret;
         settings["Identity:BootstrapAdmin:Password"] = AdminPassword;
         return settings;
     }
 
     /// <summary>A service that validates tokens: it finds Identity's JWKS through service discovery.</summary>
-    private Dictionary<string, string?> BackingSettingsWithIdentity()
+    private Dictionary<string, string?> SettingsWithIdentity(string name)
     {
-        var settings = BackingSettings();
+        var settings = suite.Settings(name);
         settings[$"services:{ResourceNames.Identity}:http:0"] = Identity.ToString();
         return settings;
     }
@@ -114,49 +94,24 @@ public sealed class RunningSuite : IAsyncLifetime
     /// <summary>Starts another Gateway, pointed at the given service addresses.</summary>
     public Uri StartGateway(Uri identity, Uri containers, Uri monitoring)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            [$"ConnectionStrings:{ResourceNames.Redis}"] = redis.ConnectionString,
-            [$"ConnectionStrings:{ResourceNames.Bus}"] = rabbitMq.ConnectionString,
-            [$"services:{ResourceNames.Identity}:http:0"] = identity.ToString(),
-            [$"services:{ResourceNames.Containers}:http:0"] = containers.ToString(),
-            [$"services:{ResourceNames.Monitoring}:http:0"] = monitoring.ToString(),
-        };
-        return Start<GatewayService::Program>(ResourceNames.Gateway, settings);
+        var settings = suite.Settings(ResourceNames.Gateway, database: false);
+        settings[$"services:{ResourceNames.Identity}:http:0"] = identity.ToString();
+        settings[$"services:{ResourceNames.Containers}:http:0"] = containers.ToString();
+        settings[$"services:{ResourceNames.Monitoring}:http:0"] = monitoring.ToString();
+        return Start<GatewayService::Program>(settings);
     }
 
-    public Uri Start<TEntryPoint>(string name, Dictionary<string, string?> settings, Action<IServiceProvider>? started = null)
+    public Uri Start<TEntryPoint>(IReadOnlyDictionary<string, string?> settings, Action<IServiceProvider>? started = null)
         where TEntryPoint : class
     {
-        settings["OTEL_SERVICE_NAME"] = name;
-        var host = new ServiceHost<TEntryPoint>(settings).Start();
+        var host = suite.Start<TEntryPoint>(settings);
         started?.Invoke(host.Services);
-        lock (hosts)
-        {
-            hosts.Add(host);
-        }
-
         return host.BaseAddress;
     }
 
     public async ValueTask DisposeAsync()
     {
-        List<IAsyncDisposable> started;
-        lock (hosts)
-        {
-            started = [.. hosts];
-            hosts.Clear();
-        }
-
-        started.Reverse();
-        foreach (var host in started)
-        {
-            await host.DisposeAsync();
-        }
-
+        await suite.DisposeAsync();
         announcementListener.Dispose();
-        await rabbitMq.DisposeAsync();
-        await redis.DisposeAsync();
-        await postgres.DisposeAsync();
     }
 }
