@@ -1,3 +1,4 @@
+using WakeDock.Containers.Engine;
 using WakeDock.ServiceDefaults;
 using WakeDock.ServiceDefaults.Caching;
 using WakeDock.ServiceDefaults.Data;
@@ -8,7 +9,7 @@ namespace WakeDock.Containers.Extensions;
 
 public static class ApplicationServiceExtensions
 {
-    /// <summary>The containers service's own wiring: its database, Redis and the bus.</summary>
+    /// <summary>The containers service's wiring: its database, Redis, the bus, authentication and the Docker engine.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource(ResourceNames.Database);
@@ -16,6 +17,12 @@ public static class ApplicationServiceExtensions
         // Tokens from Identity (keys from its JWKS, sessions and API keys from Redis) and role policies.
         builder.AddWakeDockAuthentication();
         builder.AddWakeDockMessaging(ResourceNames.Bus);
+
+        builder.Services.Configure<DockerEngineOptions>(builder.Configuration.GetSection(DockerEngineOptions.Section));
+        builder.Services.AddSingleton<IDockerEngine, DockerEngine>();
+        builder.Services.AddHostedService<DockerEngineMonitor>();
+        builder.Services.AddHealthChecks().AddCheck<DockerEngineHealthCheck>("docker-engine", tags: ["ready", "docker"]);
+        builder.Services.AddExceptionHandler<DockerProblemHandler>();
         return builder;
     }
 }
