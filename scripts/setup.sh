@@ -17,7 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Debian packages the suite needs. promtool (checks the Prometheus rules) ships in `prometheus`.
-PACKAGES=(postgresql redis-server rabbitmq-server caddy docker.io busybox-static prometheus)
+PACKAGES=(postgresql redis-server rabbitmq-server caddy docker.io busybox-static prometheus docker-registry)
 
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/wakedock-dockerd.log}"
 DOCKER_WAIT_SECONDS="${DOCKER_WAIT_SECONDS:-60}"

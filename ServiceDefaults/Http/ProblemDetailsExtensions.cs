@@ -14,6 +14,9 @@ public static class ProblemDetailsExtensions
             // The trace id lets an operator find the request in the developer dashboard.
             context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
         });
+        // Exception handlers may answer 404 (e.g. "no such container" from the Docker engine);
+        // without this the middleware turns that answer into a 500.
+        services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options => options.AllowStatusCode404Response = true);
         return services;
     }
 }

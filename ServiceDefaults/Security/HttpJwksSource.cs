@@ -16,6 +16,8 @@ public sealed partial class HttpJwksSource(
 {
     public const string HttpClientName = "wakedock-jwks";
 
+    private static readonly TimeSpan FailedFetchRetryDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile Snapshot snapshot = new([], DateTimeOffset.MinValue);
     private DateTimeOffset lastAttempt = DateTimeOffset.MinValue;
@@ -38,7 +40,6 @@ public sealed partial class HttpJwksSource(
                 return;
             }
 
-            lastAttempt = time.GetUtcNow();
             var settings = options.Value;
             try
             {
@@ -46,11 +47,17 @@ public sealed partial class HttpJwksSource(
                 var json = await client.GetStringAsync(settings.JwksUri, cancellationToken);
                 var keys = EcJsonWebKey.ParseSet(json);
                 snapshot = new Snapshot(keys, time.GetUtcNow());
+                // Set after the fetch, not before: a request arriving meanwhile must wait at the gate
+                // for these keys instead of passing the min-interval check with none (401s on a cold start).
+                lastAttempt = time.GetUtcNow();
                 LogFetched(logger, keys.Count, settings.JwksUri);
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
             {
                 LogFetchFailed(logger, exception, settings.JwksUri);
+                // A failed fetch (Identity restarting, a slow moment) may be retried soon; only
+                // successful fetches hold off the next one for the full minimum interval.
+                lastAttempt = time.GetUtcNow() - settings.JwksMinimumRefetchInterval + FailedFetchRetryDelay;
             }
         }
         finally

@@ -5,6 +5,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseStreamPipeline();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();

@@ -9,7 +9,7 @@ namespace WakeDock.Containers.Extensions;
 
 public static class ApplicationServiceExtensions
 {
-    /// <summary>The containers service's wiring: its database, Redis, the bus, authentication and the Docker engine.</summary>
+    /// <summary>The containers service's wiring: its database, Redis, the bus, authentication, the Docker engine and managed services.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource(ResourceNames.Database);
@@ -23,6 +23,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<DockerEngineMonitor>();
         builder.Services.AddHealthChecks().AddCheck<DockerEngineHealthCheck>("docker-engine", tags: ["ready", "docker"]);
         builder.Services.AddExceptionHandler<DockerProblemHandler>();
+
+        builder.AddManagedServices();
         return builder;
     }
 }
