@@ -1,6 +1,6 @@
 
 using System.Globalization;
-using WakeDock.AppHost.Hosting;
+using WakeDock.Bench;
 using WakeDock.Bench.Startup;
 
 // Times the README's run command from launch to all-healthy (cold: first run with initdb; warm:
@@ -10,9 +10,9 @@ var idle = TimeSpan.FromSeconds(args.Length > 0 ? int.Parse(args[0], CultureInfo
 var dataDir = Directory.CreateTempSubdirectory("wakedock-bench-").FullName;
 try
 {
-    var cold = await SuiteRun.TimeToHealthyAsync(SuiteRun.RunCommand(dataDir), dataDir, idle: TimeSpan.Zero);
-    var warm = await SuiteRun.TimeToHealthyAsync(SuiteRun.RunCommand(dataDir), dataDir, idle: TimeSpan.Zero);
-    var appHost = await SuiteRun.TimeToHealthyAsync(SuiteRun.AppHostOnly(dataDir), dataDir, idle);
+    var cold = await SuiteRun.TimeToHealthyAsync(SuiteProcess.RunCommand(dataDir), dataDir, idle: TimeSpan.Zero);
+    var warm = await SuiteRun.TimeToHealthyAsync(SuiteProcess.RunCommand(dataDir), dataDir, idle: TimeSpan.Zero);
+    var appHost = await SuiteRun.TimeToHealthyAsync(SuiteProcess.AppHostOnly(dataDir), dataDir, idle);
 
     Console.WriteLine();
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {Environment.OSVersion}");

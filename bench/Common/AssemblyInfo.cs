@@ -1,0 +1,2 @@
+// Reads /proc and signals processes: Linux only, like the AppHost.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
