@@ -1,6 +1,7 @@
 using Npgsql;
 using WakeDock.Containers.Infrastructure;
 using WakeDock.Containers.Services;
+using WakeDock.ServiceDefaults.Data;
 
 namespace WakeDock.Containers.Extensions;
 
@@ -16,7 +17,7 @@ public static class ManagedServiceExtensions
         builder.Services.AddDbContext<ContainersDbContext>((services, options) =>
             ContainersDatabase.Configure(options, services.GetRequiredService<NpgsqlDataSource>()));
         // Hosted services start in order: whatever needs the schema is registered after this.
-        builder.Services.AddHostedService<MigrationRunner>();
+        builder.Services.AddHostedService<MigrationRunner<ContainersDbContext>>();
         builder.Services.AddScoped<ServiceStore>();
         return builder;
     }

@@ -32,7 +32,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddDbContext<IdentityDbContext>((services, options) =>
             IdentityDatabase.Configure(options, services.GetRequiredService<NpgsqlDataSource>()));
         // Registered first: hosted services start in order, and the others need the schema.
-        builder.Services.AddHostedService<MigrationRunner>();
+        builder.Services.AddHostedService<MigrationRunner<IdentityDbContext>>();
 
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 

@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace WakeDock.Identity.Infrastructure;
+namespace WakeDock.ServiceDefaults.Data;
 
 /// <summary>
-/// Applies pending migrations before the service takes requests. Retries while PostgreSQL is
-/// not reachable yet, so start order does not matter; PostgreSQL's advisory lock inside EF's
-/// migrator keeps two replicas from migrating at once.
+/// Applies a DbContext's pending migrations before the service takes requests. Retries while
+/// PostgreSQL is not reachable yet, so start order does not matter; PostgreSQL's advisory lock
+/// inside EF's migrator keeps two replicas from migrating at once. Register it before any hosted
+/// service that needs the schema: hosted services start in registration order.
 /// </summary>
-public sealed partial class MigrationRunner(IServiceProvider services, ILogger<MigrationRunner> logger) : IHostedService
+public sealed partial class MigrationRunner<TContext>(IServiceProvider services, ILogger<MigrationRunner<TContext>> logger) : IHostedService
+    where TContext : DbContext
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,10 +19,10 @@ public sealed partial class MigrationRunner(IServiceProvider services, ILogger<M
             try
             {
                 await using var scope = services.CreateAsyncScope();
-                var database = scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database;
+                var database = scope.ServiceProvider.GetRequiredService<TContext>().Database;
                 var pending = (await database.GetPendingMigrationsAsync(cancellationToken)).ToList();
                 await database.MigrateAsync(cancellationToken);
-                LogMigrated(logger, pending.Count);
+                LogMigrated(logger, typeof(TContext).Name, pending.Count);
                 return;
             }
             catch (Npgsql.NpgsqlException exception) when (attempt < 10 && !cancellationToken.IsCancellationRequested)
@@ -34,8 +36,8 @@ public sealed partial class MigrationRunner(IServiceProvider services, ILogger<M
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date ({Applied} migration(s) applied)")]
-    private static partial void LogMigrated(ILogger logger, int applied);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Context} schema is up to date ({Applied} migration(s) applied)")]
+    private static partial void LogMigrated(ILogger logger, string context, int applied);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL is not reachable yet; retrying the migration in {DelaySeconds} s")]
     private static partial void LogRetry(ILogger logger, Exception exception, double delaySeconds);
