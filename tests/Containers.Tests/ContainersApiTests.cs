@@ -294,7 +294,8 @@ public sealed partial class ContainersApiTests(ContainersFixture fixture)
     public async Task An_unreachable_engine_is_a_503_problem()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"wakedock-no-docker-{Guid.NewGuid():N}.sock");
-        var host = fixture.StartContainers(new Dictionary<string, string?> { ["Docker:Host"] = $"unix://{missing}" });
+        // Its own service name: its bus queues are its own, so it never takes commands meant for a working replica.
+        await using var host = fixture.StartContainers(new Dictionary<string, string?> { ["Docker:Host"] = $"unix://{missing}", ["OTEL_SERVICE_NAME"] = "containers-without-engine" });
         using var client = await fixture.ClientAsync("operator", host.BaseAddress);
 
         foreach (var (method, path) in new[] { (HttpMethod.Get, "/api/v1/containers"), (HttpMethod.Post, "/api/v1/containers/abc/start") })

@@ -104,7 +104,8 @@ public sealed class EngineApiTests(ContainersFixture fixture)
     public async Task An_unreachable_engine_is_a_503_problem_for_every_engine_endpoint()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"wakedock-no-docker-{Guid.NewGuid():N}.sock");
-        var host = fixture.StartContainers(new Dictionary<string, string?> { ["Docker:Host"] = $"unix://{missing}" });
+        // Its own service name: its bus queues are its own, so it never takes commands meant for a working replica.
+        await using var host = fixture.StartContainers(new Dictionary<string, string?> { ["Docker:Host"] = $"unix://{missing}", ["OTEL_SERVICE_NAME"] = "containers-without-engine" });
         using var client = await fixture.ClientAsync("viewer", host.BaseAddress);
 
         foreach (var path in new[] { "/api/v1/engine/info", "/api/v1/engine/version", "/api/v1/engine/df" })

@@ -24,7 +24,8 @@ public sealed class EngineTests(ContainersFixture fixture)
     public async Task An_unreachable_engine_makes_readiness_unhealthy_and_says_where()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"wakedock-no-docker-{Guid.NewGuid():N}.sock");
-        var host = fixture.StartContainers(new Dictionary<string, string?> { ["Docker:Host"] = $"unix://{missing}" });
+        // Its own service name: its bus queues are its own, so it never takes commands meant for a working replica.
+        await using var host = fixture.StartContainers(new Dictionary<string, string?> { ["Docker:Host"] = $"unix://{missing}", ["OTEL_SERVICE_NAME"] = "containers-without-engine" });
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
 
         using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);

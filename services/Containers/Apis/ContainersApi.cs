@@ -16,6 +16,7 @@ public static class ContainersApi
         endpoints.MapNetworksEndpoints();
         endpoints.MapVolumesEndpoints();
         endpoints.MapManagedServiceEndpoints();
+        endpoints.MapServiceActionEndpoints();
         return endpoints;
     }
 

@@ -1,4 +1,5 @@
 using WakeDock.Containers.Engine;
+using WakeDock.Containers.Lifecycle;
 using WakeDock.ServiceDefaults;
 using WakeDock.ServiceDefaults.Caching;
 using WakeDock.ServiceDefaults.Data;
@@ -16,7 +17,12 @@ public static class ApplicationServiceExtensions
         builder.AddRedisClient(ResourceNames.Redis);
         // Tokens from Identity (keys from its JWKS, sessions and API keys from Redis) and role policies.
         builder.AddWakeDockAuthentication();
-        builder.AddWakeDockMessaging(ResourceNames.Bus);
+        // WakeService / SleepService commands come from the Gateway and Monitoring.
+        builder.AddWakeDockMessaging(ResourceNames.Bus, bus =>
+        {
+            bus.AddConsumer<WakeServiceConsumer>();
+            bus.AddConsumer<SleepServiceConsumer>();
+        });
 
         builder.Services.Configure<DockerEngineOptions>(builder.Configuration.GetSection(DockerEngineOptions.Section));
         builder.Services.AddSingleton<IDockerEngine, DockerEngine>();
@@ -25,6 +31,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddExceptionHandler<DockerProblemHandler>();
 
         builder.AddManagedServices();
+        builder.AddServiceLifecycle();
         return builder;
     }
 }
