@@ -1,2 +1,3 @@
 global using WakeDock.Containers.Apis;
 global using WakeDock.Containers.Extensions;
+global using WakeDock.ServiceDefaults.Http;

@@ -1,3 +1,4 @@
+using WakeDock.ServiceDefaults.Http;
 using System.Text.Json.Nodes;
 using WakeDock.Containers.Services;
 

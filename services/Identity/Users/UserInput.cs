@@ -72,38 +72,3 @@ public static partial class UserInput
     [GeneratedRegex("^[a-z0-9._-]{3,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex UserNamePattern();
 }
-
-/// <summary>Field errors for an RFC 7807 validation problem, keyed by the request's camelCase field names.</summary>
-public sealed class FieldErrors
-{
-    private readonly Dictionary<string, List<string>> errors = new(StringComparer.Ordinal);
-
-    public bool Any => errors.Count > 0;
-
-    public void Add(string field, string? message)
-    {
-        if (message is null)
-        {
-            return;
-        }
-
-        if (!errors.TryGetValue(field, out var list))
-        {
-            errors[field] = list = [];
-        }
-
-        list.Add(message);
-    }
-
-    public void AddRange(string field, IEnumerable<string> messages)
-    {
-        foreach (var message in messages)
-        {
-            Add(field, message);
-        }
-    }
-
-    public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
-
-    public static Dictionary<string, string[]> One(string field, string message) => new(StringComparer.Ordinal) { [field] = [message] };
-}

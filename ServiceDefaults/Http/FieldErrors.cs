@@ -1,8 +1,8 @@
-namespace WakeDock.Containers.Services;
+namespace WakeDock.ServiceDefaults.Http;
 
 /// <summary>
 /// Field errors for an RFC 7807 validation problem, keyed by the request's camelCase field path
-/// (<c>ports[1].hostPort</c>, <c>environment.API_KEY</c>).
+/// (<c>userName</c>, <c>ports[1].hostPort</c>, <c>environment.API_KEY</c>).
 /// </summary>
 public sealed class FieldErrors
 {
@@ -25,6 +25,15 @@ public sealed class FieldErrors
         }
 
         list.Add(message);
+    }
+
+    public void AddRange(string field, IEnumerable<string> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            Add(field, message);
+        }
     }
 
     public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
