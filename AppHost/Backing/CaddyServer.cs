@@ -58,7 +58,11 @@ public sealed class CaddyServer : BackingServer
         return Task.CompletedTask;
     }
 
-    /// <summary>Admin endpoint up, and (in run mode) <c>/api/v1/health</c> answered by the upstream, not by Caddy's 502.</summary>
+    /// <summary>
+    /// Admin endpoint up, and (in run mode) the Gateway's <c>/alive</c> answered through Caddy, not
+    /// Caddy's 502. Liveness, not <c>/api/v1/health</c>: the AppHost checks every service itself,
+    /// and the aggregate would make each probe (every few seconds) fan out to all of them.
+    /// </summary>
     public override async Task<bool> CheckHealthAsync(CancellationToken ct = default)
     {
         try
@@ -72,7 +76,7 @@ public sealed class CaddyServer : BackingServer
             {
                 return true;
             }
-            using var proxied = await Http.GetAsync(new Uri(Url + "/api/v1/health"), ct);
+            using var proxied = await Http.GetAsync(new Uri(Url + "/alive"), ct);
             return proxied.StatusCode is not (HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout);
         }
         catch (HttpRequestException)
